@@ -210,8 +210,8 @@ class _Progress:
 class _Writer:
     """Appends labeled chunks to one output file in CSV, TSV, JSONL or Parquet (gzip for text formats)."""
 
-    def __init__(self, path: Path | None, fmt: str):
-        self.path, self.fmt = path, fmt
+    def __init__(self, path: Path | None, fmt: str, *, gzip: bool = False):
+        self.path, self.fmt, self.gzip = path, fmt, gzip
         self._fh: Any = None
         self._pq: Any = None
         self._schema: Any = None
@@ -233,7 +233,7 @@ class _Writer:
         if self._fh is None:
             if self.path is None:
                 self._fh = sys.stdout
-            elif str(self.path).lower().endswith(".gz"):
+            elif self.gzip:
                 import gzip
 
                 self._fh = gzip.open(self.path, "wt", encoding="utf-8", newline="")
@@ -345,7 +345,8 @@ def label_file(
         fd, name = tempfile.mkstemp(dir=d, prefix=f".{Path(dst_s).name}.", suffix=".jobclass-tmp")
         os.close(fd)
         tmp = Path(name)
-    writer = _Writer(tmp, out_fmt)
+    # The temporary name does not end in .gz, so compression follows the final name.
+    writer = _Writer(tmp, out_fmt, gzip=dst_s.lower().endswith(".gz"))
     counts: Counter[str] = Counter()
     start = time.monotonic()
     pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(m,)) if n_jobs > 1 else None

@@ -15,6 +15,7 @@ import json
 import math
 import weakref
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,23 +86,18 @@ class CompiledModel:
         doc = normalize(text[: self.max_chars]) if text else ""
         toks = tokenize(doc)
         words = [t for t in toks if len(t) > 1]
-        vocab_get = self.vocab.get
-        cols: list[int] = []
-        tfs: list[float] = []
         counts = Counter(words)
         if self.ngram_range[1] == 2 and len(words) > 1:
             counts.update(map(" ".join, zip(words, words[1:])))
-        log = math.log
-        for term, c in counts.items():
-            j = vocab_get(term)
-            if j is not None:
-                cols.append(j)
-                tfs.append(1.0 + log(c))
+        # Vocabulary look-ups with C-level map (a Python loop over ~1,000 terms dominated the profile).
+        ids = np.fromiter(map(self.vocab.get, counts, repeat(-1)), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        keep = ids >= 0
         skills = self.lexicon.count(toks)
         lcols, lvals = self.lexicon.features(skills, len(toks), self.lexicon_kinds)
-        if cols:
-            c = np.asarray(cols, dtype=np.intp)
-            v = np.asarray(tfs) * self.idf[c]
+        if keep.any():
+            c = ids[keep]
+            v = (np.log(tf[keep]) + 1.0) * self.idf[c]
             v /= math.sqrt(float(v @ v))
         else:
             c, v = np.empty(0, dtype=np.intp), np.empty(0)

@@ -16,6 +16,8 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from itertools import compress
+from itertools import count as count_from
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,17 @@ class Lexicon:
     """
 
     def __init__(self, skills: Mapping[str, Mapping[str, Any]], groups: Mapping[str, str]):
+        self._build(skills, groups)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickle the data only; the matcher index is rebuilt on load, so a model pickled by one
+        # jobclass version does not carry that version's internal index layout.
+        return {"data": self._data}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._build(state["data"]["skills"], state["data"]["groups"])
+
+    def _build(self, skills: Mapping[str, Mapping[str, Any]], groups: Mapping[str, str]) -> None:
         if not isinstance(skills, Mapping) or not isinstance(groups, Mapping):
             raise TypeError(
                 f"Lexicon expects two mappings (skills, groups); got {type(skills).__name__} and {type(groups).__name__}"
@@ -57,35 +70,54 @@ class Lexicon:
         self.skills: tuple[str, ...] = tuple(skills)
         self.skill_group: tuple[int, ...] = tuple(self.groups.index(skills[s]["group"]) for s in self.skills)
         self._data = {"groups": dict(groups), "skills": {k: {"group": v["group"], "aliases": list(v.get("aliases", []))} for k, v in skills.items()}}
-        # first token -> [(remaining tokens, skill index)], longest alias first
-        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        # first token -> (skill of the one-token alias or None, {second token: [(rest, skill)]}),
+        # longest first: two levels keep common first tokens ("data", "machine") cheap to resolve.
+        index: dict[str, tuple[int | None, dict[str, list[tuple[tuple[str, ...], int]]]]] = {}
         seen: set[tuple[str, ...]] = set()
         for i, name in enumerate(self.skills):
             for alias in [name, *skills[name].get("aliases", [])]:
                 for toks in _variants(tokenize(normalize(str(alias)))):
-                    if toks and toks not in seen:
-                        seen.add(toks)
-                        index.setdefault(toks[0], []).append((toks[1:], i))
-        for cands in index.values():
-            cands.sort(key=lambda c: -len(c[0]))
+                    if not toks or toks in seen:
+                        continue
+                    seen.add(toks)
+                    single, multi = index.get(toks[0], (None, {}))
+                    if len(toks) == 1:
+                        single = i if single is None else single
+                    else:
+                        multi.setdefault(toks[1], []).append((toks[2:], i))
+                    index[toks[0]] = (single, multi)
+        for _, multi in index.values():
+            for cands in multi.values():
+                cands.sort(key=lambda c: -len(c[0]))
         self._index = index
 
     # -- matching -------------------------------------------------------------------------------
     def count(self, tokens: list[str]) -> dict[int, int]:
-        """Count skill matches in a token list: skill index -> count (longest alias wins)."""
+        """Count skill matches in a token list: skill index -> count.
+
+        At each position the longest alias wins and matching resumes after it, so overlapping
+        aliases are not double counted.
+        """
         index = self._index
+        # Positions whose token starts some alias, found with C-level map/compress (the hot path).
+        starts = list(compress(count_from(0), map(index.get, tokens)))
         found: dict[int, int] = {}
-        i, n = 0, len(tokens)
-        while i < n:
-            cands = index.get(tokens[i])
-            if cands is not None:
-                for rest, skill in cands:
+        free = 0  # first position not consumed by an earlier match
+        n = len(tokens)
+        for i in starts:
+            if i < free:
+                continue
+            single, multi = index[tokens[i]]
+            skill, length = single, 1
+            if multi and i + 1 < n:
+                for rest, s in multi.get(tokens[i + 1], ()):
                     k = len(rest)
-                    if not k or tuple(tokens[i + 1 : i + 1 + k]) == rest:
-                        found[skill] = found.get(skill, 0) + 1
-                        i += k
+                    if not k or (i + 1 + k < n and tuple(tokens[i + 2 : i + 2 + k]) == rest):
+                        skill, length = s, 2 + k
                         break
-            i += 1
+            if skill is not None:
+                found[skill] = found.get(skill, 0) + 1
+                free = i + length
         return found
 
     def match(self, text: str) -> dict[str, dict[str, int]]:

@@ -173,7 +173,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         self.lexicon_features_ = LexiconFeatures(lexicon=self.lexicon, weight=self.lexicon_weight, kinds=tuple(self.lexicon_features))
         Z = self._features(docs, fit=True)
         self.lexicon_ = self.lexicon_features_.lexicon_
-        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000, tol=1e-6)
+        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
         self.classifier_ = clf.fit(Z, y)
         self.classes_ = self.classifier_.classes_
         self.temperature_ = 1.0
@@ -189,7 +189,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         if k < 2:
             return 1.0
         folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
-        base = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000, tol=1e-6)
+        base = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
         scores = cross_val_predict(base, Z, y, cv=folds, method="decision_function")
         target = np.searchsorted(self.classes_, y)
         grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 400))
@@ -211,6 +211,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Calibrated class scores (logits divided by the temperature), one column per class."""
+        check_is_fitted(self, "classifier_")
         s = self.classifier_.decision_function(self.transform(X)) / self.temperature_
         if s.ndim == 1:  # two classes: scikit-learn returns one column, score(class 1) - score(class 0)
             s = np.column_stack([-s / 2, s / 2])
@@ -223,7 +224,8 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         return p / p.sum(axis=1, keepdims=True)
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        scores = self.decision_function(X)  # first: raises NotFittedError on an unfitted model
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def get_feature_names_out(self) -> np.ndarray:
         check_is_fitted(self, "classifier_")

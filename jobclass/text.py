@@ -30,22 +30,24 @@ MAX_CHARS = 60_000
 _TAG = re.compile(r"<(?:/?(?:p|div|li|ul|ol|br|h[1-6]|tr|td|table|section|article)\b[^>]{0,200}|!--.*?--)>", re.I | re.S)
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_MD_MARK = re.compile(r"[*_`~#|>]{1,}")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+# Markdown and table punctuation that carries no words (str.replace per mark present is far
+# faster than str.translate with a table for non-ASCII text).
+_MD_MARKS = tuple("*_`~#|>•·▪►")
 
-# Punctuated names that word tokenisers would otherwise break or lose.
+# Punctuated names that word tokenisers would otherwise break or lose. Each applies to lowercased
+# text and only when its trigger substring is present (a cheap test), since regex passes dominate.
 _SPECIAL = [
-    (re.compile(r"(?<![\w+])c\+\+(?!\w)", re.I), " cplusplus "),
-    (re.compile(r"(?<![\w#])c#(?!\w)", re.I), " csharp "),
-    (re.compile(r"(?<![\w.])\.net\b", re.I), " dotnet "),
-    (re.compile(r"\bph\.\s?d\b\.?", re.I), " phd "),
-    (re.compile(r"\bm\.\s?sc?\b\.?", re.I), " msc "),
-    (re.compile(r"\bb\.\s?sc?\b\.?", re.I), " bsc "),
-    (re.compile(r"\bnode\.js\b", re.I), " nodejs "),
-    (re.compile(r"\bci\s?/\s?cd\b", re.I), " cicd "),
-    (re.compile(r"\ba/b\b", re.I), " abtest "),
-    (re.compile(r"\br&d\b", re.I), " rnd "),
+    (("c++",), re.compile(r"(?<![\w+])c\+\+(?!\w)"), " cplusplus "),
+    (("c#",), re.compile(r"(?<![\w#])c#(?!\w)"), " csharp "),
+    ((".net",), re.compile(r"(?<![\w.])\.net\b"), " dotnet "),
+    (("ph.d", "ph. d"), re.compile(r"\bph\.\s?d\b\.?"), " phd "),
+    (("m.s", "m. s"), re.compile(r"\bm\.\s?sc?\b\.?"), " msc "),
+    (("b.s", "b. s"), re.compile(r"\bb\.\s?sc?\b\.?"), " bsc "),
+    (("node.js",), re.compile(r"\bnode\.js\b"), " nodejs "),
+    (("ci/cd", "ci /", "ci/ "), re.compile(r"\bci\s?/\s?cd\b"), " cicd "),
+    (("a/b",), re.compile(r"\ba/b\b"), " abtest "),
+    (("r&d",), re.compile(r"\br&d\b"), " rnd "),
 ]
 
 # Camel-case names that are one word, not two glued by a lost line break.
@@ -57,7 +59,7 @@ _CAMEL_KEEP = frozenset(
     PostgreSQL MySQL MongoDB BigQuery BigTable DynamoDB CloudFormation ElasticSearch OpenSearch
     PowerBI PowerPoint SharePoint QuickSight RedShift SnowFlake DataBricks DataDog GitOps DevOps
     MLOps LLMOps AIOps DataOps FinOps MLflow KubeFlow MetaFlow AirFlow PySpark SparkML SciKit
-    NumPy SciPy JupyterLab MatLab FastAPI GraphQL NoSQL iOS macOS WordPress HubSpot NetSuite
+    NumPy SciPy spaCy fastText JupyterLab MatLab FastAPI GraphQL NoSQL iOS macOS WordPress HubSpot NetSuite
     ServiceNow SalesForce MobileNet ResNet EfficientNet ImageNet AlexNet YOLOv ConvNet ConvNets
     TorchScript TorchServe TensorBoard WandB XGBoost LightGBM CatBoost GenAI ChatGPT DeepSeek
     AutoML AutoGen CrewAI VertexAI ComfyUI FlashAttention PaliGemma TinyML NeurIPS CoRL ICLR MLSys
@@ -66,43 +68,73 @@ _CAMEL_KEEP = frozenset(
     InsurTech PropTech AdTech MarTech RegTech BioTech MedTech GovTech LegalTech HRTech AgTech
     """.split()
 )
-_GLUE_LOWER_UPPER = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
-_GLUE_ACRONYM = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,}[A-Za-z]*)\b")
-_SPLIT_POINTS = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# A lowercase letter followed by an uppercase one, or two capitals before a capitalised word.
+_GLUE_POINT = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]{2}")
 
-_BOILERPLATE = re.compile(
-    r"equal (?:employment )?opportunit|\beeo\b|affirmative action|without regard to|regardless of (?:race|age|gender|sex)"
-    r"|sexual orientation|gender identity|veteran status|protected (?:veteran|characteristic|status|class)"
-    r"|national origin|genetic information|reasonable accommodation|accommodations? (?:for|during) (?:the )?(?:application|interview|hiring)"
-    r"|e-verify|background check|drug (?:screen|test)|pay transparency|privacy (?:notice|policy)|cookies?\b"
-    r"|401\s?\(?k\)?|dental|paid time off|\bpto\b|parental leave|maternity|paternity|health insurance|medical, dental"
-    r"|life insurance|disability insurance|wellness (?:program|stipend|allowance)|gym membership|commuter benefit"
-    r"|employee assistance program|tuition reimbursement|unlimited (?:vacation|pto)|holidays? per year"
-    r"|recruitment agencies|unsolicited resumes|all qualified applicants|diverse (?:and inclusive )?workforce",
-    re.I,
+# Boilerplate sentences (equal opportunity, accommodation, benefits, privacy) are dropped. Substring
+# keys on lowercased text: far cheaper than a regex alternation, and boilerplate is worded stably.
+_BOILERPLATE_KEYS = (
+    "equal opportunit", "equal employment", "eeo", "affirmative action", "without regard to",
+    "regardless of race", "regardless of age", "regardless of gender", "regardless of sex",
+    "sexual orientation", "gender identity", "veteran", "national origin", "genetic information",
+    "reasonable accommodation", "accommodations", "e-verify", "background check", "drug screen",
+    "drug test", "pay transparency", "privacy notice", "privacy policy", "cookie", "401(k)", "401k",
+    "401 (k)", "dental", "paid time off", "parental leave", "maternity", "paternity", "health insurance",
+    "life insurance", "disability insurance", "wellness", "gym membership", "commuter", "employee assistance",
+    "tuition reimbursement", "unlimited vacation", "unlimited pto", "holidays per year", "recruitment agenc",
+    "unsolicited", "all qualified applicants", "diverse workforce", "protected characteristic", "protected status",
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-_SPACE = re.compile(r"\s+")
 
 
-def _split_glued(match: re.Match[str]) -> str:
-    word = match.group(0)
-    if word.lower() in _CAMEL_KEEP:
-        return word
-    return _SPLIT_POINTS.sub(" ", word)
+def _keep_camel(word: str) -> bool:
+    return word.lower() in _CAMEL_KEEP
 
 
-def _split_acronym(match: re.Match[str]) -> str:
-    word = match.group(0)
-    if word.lower() in _CAMEL_KEEP:
-        return word
-    return f"{match.group(1)} {match.group(2)}"
+def _split_glued(text: str) -> str:
+    """Insert a space where words were glued by a lost line break ("ResponsibilitiesBuild",
+    "AILocation"), leaving known camel-case names whole. Splits only after 4+ lowercase letters:
+    short prefixes are usually a brand's own casing ("spaCy", "GitHub")."""
+    cuts: list[int] = []
+    n = len(text)
+    for m in _GLUE_POINT.finditer(text):
+        i = m.start()
+        if text[i].islower():
+            if i < 3 or not text[i - 3 : i + 1].isalpha() or not text[i - 3 : i + 1].islower():
+                continue
+            cut = i + 1
+        else:
+            cut = i + 1  # between the acronym and the capitalised word: "AI|Location"
+        a = cut - 1
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+        b = cut
+        while b < n and text[b].isalpha():
+            b += 1
+        if not _keep_camel(text[a:b]):
+            cuts.append(cut)
+    if not cuts:
+        return text
+    pieces, last = [], 0
+    for c in cuts:
+        pieces.append(text[last:c])
+        last = c
+    pieces.append(text[last:])
+    return " ".join(pieces)
 
 
 def _drop_boilerplate(text: str) -> str:
-    if not _BOILERPLATE.search(text):
+    """Drop the sentences that contain a boilerplate key (only lines with a key are split)."""
+    keys = [k for k in _BOILERPLATE_KEYS if k in text]
+    if not keys:
         return text
-    return "\n".join(s for s in _SENTENCE_END.split(text) if not _BOILERPLATE.search(s))
+    out = []
+    for line in text.split("\n"):
+        if any(k in line for k in keys):
+            out.extend(s for s in _SENTENCE_END.split(line) if not any(k in s for k in keys))
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def normalize(text: str) -> str:
@@ -120,15 +152,14 @@ def normalize(text: str) -> str:
         text = _MD_LINK.sub(r"\1", text)
     if "://" in text or "www." in text:
         text = _URL.sub(" ", text)
-    if "@" in text:
-        text = _EMAIL.sub(" ", text)
-    for pattern, repl in _SPECIAL:
-        text = pattern.sub(repl, text)
-    text = _MD_MARK.sub(" ", text)
-    text = _GLUE_LOWER_UPPER.sub(_split_glued, text)
-    text = _GLUE_ACRONYM.sub(_split_acronym, text)
-    text = _drop_boilerplate(text)
-    return _SPACE.sub(" ", text).strip().lower()
+    text = _split_glued(text).lower()
+    for triggers, pattern, repl in _SPECIAL:
+        if any(t in text for t in triggers):
+            text = pattern.sub(repl, text)
+    for mark in _MD_MARKS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return " ".join(_drop_boilerplate(text).split())
 
 
 def is_blank(text: str) -> bool:
