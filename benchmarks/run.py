@@ -186,6 +186,82 @@ class TreeSampler:
         self._t.join()
 
 
+class CpuMonitor:
+    """CPU used by processes *outside* this benchmark's process tree, sampled every second: on a
+    shared machine another job competing for the 2 cores makes every figure here wrong."""
+
+    def __init__(self, interval: float = 1.0):
+        import psutil
+
+        self.ps = psutil
+        self.me = psutil.Process()
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []  # (time, cores used by others)
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _ours(self) -> float:
+        t = self.me.cpu_times()
+        s = t.user + t.system + t.children_user + t.children_system
+        for c in self.me.children(recursive=True):
+            try:
+                ct = c.cpu_times()
+                s += ct.user + ct.system + ct.children_user + ct.children_system
+            except self.ps.Error:
+                pass
+        return s
+
+    def _busy(self) -> float:
+        t = self.ps.cpu_times()
+        return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
+
+    def _run(self) -> None:
+        last = (time.perf_counter(), self._busy(), self._ours())
+        while not self._stop.wait(self.interval):
+            now = (time.perf_counter(), self._busy(), self._ours())
+            dt_ = now[0] - last[0]
+            if dt_ > 0:
+                self.samples.append((now[0], max(0.0, (now[1] - last[1]) - (now[2] - last[2])) / dt_))
+            last = now
+
+    def start(self) -> CpuMonitor:
+        self._t.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._t.join()
+
+    def between(self, t0: float, t1: float) -> tuple[float, float]:
+        xs = [v for t, v in self.samples if t0 <= t <= t1]
+        return (float(np.mean(xs)), float(np.max(xs))) if xs else (0.0, 0.0)
+
+
+def others_busy(seconds: float = 3.0) -> float:
+    """Cores used by other processes over the next ``seconds`` (this process is idle meanwhile)."""
+    import psutil
+
+    t0, b0 = time.perf_counter(), psutil.cpu_times()
+    time.sleep(seconds)
+    t1, b1 = time.perf_counter(), psutil.cpu_times()
+
+    def busy(t: Any) -> float:
+        return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
+
+    return max(0.0, busy(b1) - busy(b0)) / (t1 - t0)
+
+
+def wait_idle(max_wait: float) -> float:
+    """Wait (at most ``max_wait`` s) until other processes use under 0.2 cores; return the last reading."""
+    deadline = time.perf_counter() + max_wait
+    load = others_busy()
+    while load >= 0.2 and time.perf_counter() < deadline:
+        log(f"machine busy: other processes use {load:.1f} cores; waiting (up to {deadline - time.perf_counter():.0f} s more)")
+        time.sleep(10)
+        load = others_busy()
+    return load
+
+
 def run_measured(cmd: list[str], *, timeout: float | None = None, cwd: Path | None = None, sample: bool = True) -> dict[str, Any]:
     """Run ``cmd`` as a fresh process: wall time, exit code, output, peak RSS/PSS of its process tree."""
     WORK.mkdir(parents=True, exist_ok=True)
@@ -241,6 +317,7 @@ class Ctx:
         self.args = args
         self.quick = args.quick
         self.df, self.texts, self.labels = load_corpus()
+        self.fp_start = fingerprint()
         self.models: dict[str, Any] = {}
         self.r: dict[str, Any] = {"notes": []}
 
@@ -570,17 +647,60 @@ def machine_info() -> dict[str, str]:
     }
 
 
+def fingerprint() -> dict[str, Any]:
+    """What was measured: a hash of the installed jobclass package (code, lexicon, bundled model),
+    the corpus, and the bundled model's card, so figures can be tied to a state of the code."""
+    import hashlib
+
+    import jobclass
+    from jobclass.datasets import postings_path
+
+    pkg = Path(jobclass.__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(pkg.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".json", ".npz", ".joblib"):
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
+    out: dict[str, Any] = {"package": str(pkg), "package_sha256": h.hexdigest()[:12]}
+    cp = postings_path()
+    out["corpus_sha256"] = hashlib.sha256(cp.read_bytes()).hexdigest()[:12]
+    try:
+        card = jobclass.read_card(None)
+        out["bundled_rows"] = card.get("rows_used")
+        out["bundled_created"] = card.get("created")
+    except Exception as exc:  # a card problem is itself worth reporting, not a reason to stop
+        out["bundled_error"] = str(exc)
+    return out
+
+
 def render(ctx: Ctx, command: str, started: dt.datetime, seconds: float) -> str:
     r = ctx.r
     L: list[str] = []
     mi = machine_info()
+    fp0, fp1 = ctx.fp_start, fingerprint()
     L.append(f"Command: `{command}`  ")
     L.append(f"Date: {started.strftime('%Y-%m-%d %H:%M UTC')}, took {seconds / 60:.1f} min  ")
     L.append(f"Machine: {mi['cores']} cores, {mi['cpu']}, {mi['memory']}; {mi['os']}  ")
     L.append(
         f"Software: Python {mi['python']}, numpy {mi['numpy']}, scikit-learn {mi['scikit-learn']}, pandas {mi['pandas']}, "
-        f"scipy {mi['scipy']}, {mi['fasttext']}, psutil {mi['psutil']}, jobclass {mi['jobclass']}"
+        f"scipy {mi['scipy']}, {mi['fasttext']}, psutil {mi['psutil']}, jobclass {mi['jobclass']}  "
     )
+    L.append(
+        f"Measured: jobclass package sha256 {fp0['package_sha256']} (code + lexicon + bundled model), corpus {len(ctx.texts):,} rows "
+        f"sha256 {fp0['corpus_sha256']}; bundled model trained on {fp0.get('bundled_rows', '?')} rows ({fp0.get('bundled_created', fp0.get('bundled_error'))})"
+    )
+    con = r.get("contention") or {}
+    if con:
+        L.append("Other processes on the machine (CPU outside this benchmark's process tree), mean / max cores per section: "
+                 + ", ".join(f"{k} {m:.2f} / {x:.2f}" for k, (m, x) in con.items()) + "  ")
+        busy = [k for k, (m, _) in con.items() if m > 0.15]
+        if busy:
+            L.append("")
+            L.append(f"**Warning: the machine was not idle during {', '.join(busy)}** (another job used CPU): those figures are pessimistic; run again on an idle machine.")
+    if (fp1["package_sha256"], fp1["corpus_sha256"]) != (fp0["package_sha256"], fp0["corpus_sha256"]):
+        L.append("")
+        L.append(f"**Warning: the package or corpus changed during this run** (package {fp0['package_sha256']} -> {fp1['package_sha256']}, "
+                 f"corpus {fp0['corpus_sha256']} -> {fp1['corpus_sha256']}): figures may mix versions; run again.")
     L.append("")
     tr, ba, la, co, fi = (r.get(k) for k in ("train", "batch", "latency", "cold", "f1"))
     targets: list[tuple[str, str, str]] = []
@@ -675,7 +795,7 @@ def render(ctx: Ctx, command: str, started: dt.datetime, seconds: float) -> str:
                    + ", ".join(f"{name} {ms:.0f} ms" for ms, name in co["imports_ms"][:6]))
     if fi and "skipped" not in fi:
         ref.append(f"fastText with `lr=1.0` (reference only, same other settings): macro-F1 {fi['fasttext_lr1']:.3f}; "
-                   f"with the default lr 0.1 its mean top probability on real_dev is {fi['fasttext_mean_top_prob']:.3f} (near 0.25 = barely trained on 670 rows)")
+                   f"with the default lr 0.1 its mean top probability on real_dev is {fi['fasttext_mean_top_prob']:.3f} (near 0.25 = barely trained on {len(ctx.texts):,} rows)")
     if tr:
         ref.append("corpus training times include fastText writing its training file; jobclass (default) fits a 5-fold "
                    "cross-validated temperature, i.e. 6 logistic regressions, which `calibrate=False` skips")
@@ -723,6 +843,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", help=f"comma-separated sections to run, from {','.join(SECTIONS)} (default: all)")
     p.add_argument("--train-rows", type=int, default=None, help="rows for the large training run (default 100000; --quick: 5000)")
     p.add_argument("--train-timeout", type=float, default=180.0, help="stop a large training run after this many seconds (default 180)")
+    p.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
+                   help="before each section wait up to S seconds for other processes to use under 0.2 cores (default 0: do not wait)")
     p.add_argument("--keep-files", action="store_true", help="keep big generated files in benchmarks/_work/")
     p.add_argument("--results", help="Markdown file to write (default benchmarks/RESULTS.md; --quick: benchmarks/_work/RESULTS_quick.md)")
     p.add_argument("--_train-worker", dest="train_worker", help=argparse.SUPPRESS)
@@ -758,9 +880,17 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     ctx = Ctx(a)
     log(f"{command}: sections {', '.join(a.sections)}; corpus {len(ctx.texts)} rows")
+    mon = CpuMonitor().start()
+    ctx.r["contention"] = {}
     for s in a.sections:
+        if a.wait_idle > 0:
+            wait_idle(a.wait_idle)
         log(f"== {s}")
+        s0 = time.perf_counter()
         {"train": sec_train, "batch": sec_batch, "latency": sec_latency, "cold": sec_cold, "f1": sec_f1, "label": sec_label}[s](ctx)
+        ctx.r["contention"][s] = mon.between(s0, time.perf_counter())
+        log(f"   other processes used {ctx.r['contention'][s][0]:.2f} cores on average during {s} (max {ctx.r['contention'][s][1]:.2f})")
+    mon.stop()
     seconds = time.perf_counter() - t0
     body = render(ctx, command, started, seconds)
     print()
