@@ -38,7 +38,7 @@ def test_train_from_files_of_every_format(split, tmp_path) -> None:
     df.iloc[:60].to_csv(tmp_path / "a.csv", index=False)
     df.iloc[60:90].to_parquet(tmp_path / "b.parquet")
     df.iloc[90:].to_json(tmp_path / "c.jsonl", orient="records", lines=True)
-    m = train([tmp_path / "a.csv", tmp_path / "b.parquet", tmp_path / "c.jsonl"], cv=0)
+    m = train([tmp_path / "a.csv", tmp_path / "b.parquet", tmp_path / "c.jsonl"], cv=0, estimator=jobclass.JobClassifier(calibrate=False))
     assert m.training_report_["rows_used"] == len(df)
 
 
@@ -52,7 +52,7 @@ def test_empty_rows_are_skipped_and_counted(split) -> None:
     df = split[0].copy()
     df.loc[df.index[:3], "description"] = ""
     df.loc[df.index[3], "description"] = None
-    m = train(df, cv=0)
+    m = train(df, cv=0, estimator=jobclass.JobClassifier(calibrate=False))
     assert m.training_report_["rows_skipped_empty"] == 4
     assert m.training_report_["rows_used"] == len(df) - 4
 
@@ -84,14 +84,14 @@ def test_missing_labels_are_an_error() -> None:
 
 def test_include_bundled_adds_the_corpus(split, corpus) -> None:
     extra = split[1]
-    m = train(extra.head(24), include_bundled=True, cv=0)
+    m = train(extra.head(24), include_bundled=True, cv=0, estimator=jobclass.JobClassifier(calibrate=False))
     assert m.training_report_["rows_used"] == len(corpus) + 24
     assert m.training_report_["training_sources"][0] == "bundled corpus"
 
 
 def test_labels_from_titles_training(corpus) -> None:
     df = corpus[["title", "description"]]
-    m = train(df, labels_from_titles=True, cv=0)
+    m = train(df, labels_from_titles=True, cv=0, estimator=jobclass.JobClassifier(calibrate=False))
     rep = m.training_report_
     expected = [y for y in labels_from_titles(df["title"]) if y is not None]
     assert rep["rows_used"] == len(expected)
