@@ -15,6 +15,7 @@ to a temporary file beside the output that is renamed only on success.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -283,7 +284,7 @@ def label_file(
     title_column: str | None = None,
     model: Any = None,
     min_confidence: float | None = None,
-    chunksize: int = 2000,
+    chunksize: int = 1000,
     jobs: int | None = None,
     skills: bool = False,
     force: bool = False,
@@ -349,7 +350,13 @@ def label_file(
     writer = _Writer(tmp, out_fmt, gzip=dst_s.lower().endswith(".gz"))
     counts: Counter[str] = Counter()
     start = time.monotonic()
-    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(m,)) if n_jobs > 1 else None
+    # forkserver: workers start lean (numpy + the compiled model) instead of inheriting the parent's
+    # pandas/pyarrow heap, which keeps the process tree's memory flat and small.
+    pool = (
+        ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker, initargs=(m,))
+        if n_jobs > 1
+        else None
+    )
     try:
         first = True
         pending: list[tuple[Any, Future | dict[str, Any]]] = []
@@ -374,7 +381,7 @@ def label_file(
             texts = _texts(frame, summary.text_column, title_column)
             if pool is not None:
                 pending.append((frame, pool.submit(_work, texts, mc, skills)))
-                flush(2 * n_jobs)
+                flush(n_jobs)  # at most n_jobs + 1 chunks in flight: bounded memory
             else:
                 pending.append((frame, _label_texts(m, texts, mc, skills)))
                 flush(0)

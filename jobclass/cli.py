@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_columns(p, label=False)
     _add_model(p)
     p.add_argument("--min-confidence", type=_confidence, metavar="X", help="abstain (empty label, status 'abstained') below X")
-    p.add_argument("--chunksize", type=_positive, default=2000, metavar="N", help="rows per chunk (default: 2000)")
+    p.add_argument("--chunksize", type=_positive, default=1000, metavar="N", help="rows per chunk (default: 1000)")
     p.add_argument("--jobs", type=_positive, default=None, metavar="N", help="processes (default: all cores)")
     p.add_argument("--skills", action="store_true", help="add a jobclass_skills column with the matched skills")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")

@@ -28,6 +28,7 @@ from .text import normalize
 __all__ = ["CompiledModel", "compile_model", "Row"]
 
 COMPILED_FORMAT = 1
+_SCORE_BLOCK = 256
 
 
 @dataclass(frozen=True)
@@ -116,14 +117,19 @@ class CompiledModel:
             if len(r.cols):
                 out[0] += r.vals @ self.coef_t[r.cols]
             return out
-        lengths = [len(r.cols) for r in rows]
-        if sum(lengths):
-            cols = np.concatenate([r.cols for r in rows])
-            vals = np.concatenate([r.vals for r in rows])
-            owner = np.repeat(np.arange(n), lengths)
+        # Blocks of rows keep the gathered coefficients small (a 2,000-row chunk at once would
+        # materialise ~2M x n_classes floats, twice).
+        for lo in range(0, n, _SCORE_BLOCK):
+            block = rows[lo : lo + _SCORE_BLOCK]
+            lengths = [len(r.cols) for r in block]
+            if not sum(lengths):
+                continue
+            cols = np.concatenate([r.cols for r in block])
+            vals = np.concatenate([r.vals for r in block])
+            owner = np.repeat(np.arange(len(block)), lengths)
             contrib = self.coef_t[cols] * vals[:, None]
             for j in range(k):
-                out[:, j] += np.bincount(owner, weights=contrib[:, j], minlength=n)
+                out[lo : lo + len(block), j] += np.bincount(owner, weights=contrib[:, j], minlength=len(block))
         return out
 
     @staticmethod
