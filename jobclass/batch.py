@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -327,7 +326,8 @@ def label_file(
             raise InputError(f"output {dst_s} is a directory; give a file name")
     m = resolve_model(model)
     bad_lines: list[int] = []
-    chunks = iter_chunks(src_s, fmt=in_fmt, chunksize=chunksize, encoding=encoding, on_bad_lines=on_bad_lines, bad_lines=bad_lines)
+    opened: dict[str, Any] = {}
+    chunks = iter_chunks(src_s, fmt=in_fmt, chunksize=chunksize, encoding=encoding, on_bad_lines=on_bad_lines, bad_lines=bad_lines, opened=opened)
     summary = LabelSummary(input=src_s, output=dst_s, text_column="", jobs=n_jobs)
     total_rows = total_bytes = None
     if in_fmt == "parquet":
@@ -370,7 +370,7 @@ def label_file(
                 counts.update(cols["status"])
                 counts.update(f"label:{x}" for x in cols["label"] if x is not None)
                 summary.rows += len(frame)
-                bar.update(len(frame), _tell(chunks))
+                bar.update(len(frame), _bytes_read(opened.get("file")))
 
         for frame in chunks:
             if first:
@@ -421,10 +421,8 @@ def label_file(
     return summary
 
 
-def _tell(gen: Iterator[Any]) -> int | None:
-    # Best effort: the generator's open file, if it exposes one; only used for the progress bar.
-    frame = getattr(gen, "gi_frame", None)
-    fh = frame.f_locals.get("fh") if frame is not None else None
+def _bytes_read(fh: Any) -> int | None:
+    """Bytes consumed from the input so far (for the progress bar), when the file can tell."""
     try:
         return fh.buffer.tell() if fh is not None and hasattr(fh, "buffer") else None
     except (OSError, ValueError, AttributeError):

@@ -153,16 +153,9 @@ def cmd_train(a: argparse.Namespace) -> int:
     from .persist import save_model
     from .training import check_regression, load_labeled, train
 
-    model = train(
-        a.data,
-        text_column=a.text_column,
-        label_column=a.label_column,
-        title_column=a.title_column,
-        labels_from_titles=a.labels_from_titles,
-        include_bundled=a.include_bundled,
-        cv=a.cv,
-        seed=a.seed,
-    )
+    # Read and validate the data once: training uses it, and so does the gate's overlap check.
+    data = load_labeled(a.data, text_column=a.text_column, label_column=a.label_column, title_column=a.title_column, labels_from_titles=a.labels_from_titles)
+    model = train(data, title_column=a.title_column, include_bundled=a.include_bundled, cv=a.cv, seed=a.seed)
     rep = model.training_report_
     per = ", ".join(f"{k} {v}" for k, v in rep["rows_per_class"].items())
     _err(f"trained on {rep['rows_used']} postings ({per}); skipped {rep['rows_skipped_empty']} empty"
@@ -173,9 +166,8 @@ def cmd_train(a: argparse.Namespace) -> int:
     if a.holdout is not None:
         if a.baseline is None:
             raise JobclassError("--holdout needs --baseline MODEL (or --baseline bundled) to compare against")
-        texts = load_labeled(a.data, text_column=a.text_column, label_column=a.label_column, title_column=a.title_column, labels_from_titles=a.labels_from_titles).texts
         baseline = "bundled" if a.baseline == "bundled" else a.baseline
-        gate = check_regression(model, baseline, a.holdout, max_drop=a.max_drop, text_column=a.text_column, label_column=a.label_column, title_column=a.title_column, training_texts=texts)
+        gate = check_regression(model, baseline, a.holdout, max_drop=a.max_drop, text_column=a.text_column, label_column=a.label_column, title_column=a.title_column, training_texts=data.texts)
         if gate.overlap:
             _err(f"warning: {gate.overlap} holdout posting(s) also appear in the training data")
         _err(gate.message)

@@ -25,6 +25,3 @@ def missing_column_error(what: str, wanted: str, present: Iterable[str], hint: s
     cols = ", ".join(repr(str(c)) for c in present) or "(none)"
     return InputError(f"{what} column {wanted!r} not found; columns present: {cols}. {hint}")
 
-
-def type_name(obj: object) -> str:
-    return type(obj).__module__.replace("builtins", "").strip(".") + ("." if type(obj).__module__ != "builtins" else "") + type(obj).__qualname__

@@ -102,11 +102,13 @@ def iter_chunks(
     encoding: str = "utf-8",
     on_bad_lines: str = "error",
     bad_lines: list[int] | None = None,
+    opened: dict[str, Any] | None = None,
 ) -> Iterator[Any]:
     """Yield DataFrames of at most ``chunksize`` rows, in file order, with flat memory.
 
     With ``on_bad_lines="skip"``, malformed CSV/TSV lines are skipped and their 1-based line
-    numbers (counting the header as line 1) are appended to ``bad_lines``.
+    numbers (counting the header as line 1) are appended to ``bad_lines``. When ``opened`` is
+    given, the open text file is stored in it as ``opened["file"]`` (for progress reporting).
     """
     import pandas as pd
 
@@ -123,6 +125,8 @@ def iter_chunks(
             yield batch.to_pandas()
         return
     fh = _open_text(path, encoding)
+    if opened is not None:
+        opened["file"] = fh
     try:
         if fmt == "jsonl":
             yield from pd.read_json(fh, lines=True, chunksize=chunksize, dtype=False)

@@ -161,8 +161,9 @@ def train(
 
     Parameters
     ----------
-    data : DataFrame, path, or list of them
-        CSV, TSV, Parquet or JSONL files, or DataFrames, with a text column and a label column.
+    data : DataFrame, path, list of them, or LabeledData
+        CSV, TSV, Parquet or JSONL files, or DataFrames, with a text column and a label column
+        (or the result of :func:`load_labeled`, which is then used as it is).
     text_column, label_column, title_column : str
         Column names (text is auto-detected when ``None``; see :data:`jobclass.readers.TEXT_COLUMN_CANDIDATES`).
     labels_from_titles : bool
@@ -184,7 +185,10 @@ def train(
 
     from .model import JobClassifier
 
-    ld = load_labeled(data, text_column=text_column, label_column=label_column, title_column=title_column, labels_from_titles=labels_from_titles)
+    if isinstance(data, LabeledData):  # already read and validated (the CLI reuses it for the gate)
+        ld = LabeledData(list(data.texts), list(data.labels), data.skipped_empty, data.skipped_unlabeled, list(data.sources))
+    else:
+        ld = load_labeled(data, text_column=text_column, label_column=label_column, title_column=title_column, labels_from_titles=labels_from_titles)
     if include_bundled:
         from .datasets import load_postings
 
