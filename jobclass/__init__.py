@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .compiled import CompiledModel, compile_model
 from .errors import BadLinesError, InputError, JobclassError, ModelFileError

@@ -15,6 +15,7 @@ to a temporary file beside the output that is renamed only on success.
 
 from __future__ import annotations
 
+import csv
 import multiprocessing
 import os
 import sys
@@ -31,7 +32,7 @@ import numpy as np
 from .compiled import CompiledModel
 from .errors import InputError
 from .predict import STATUS_ABSTAINED, STATUS_EMPTY, STATUS_OK, resolve_model
-from .readers import detect_format, iter_chunks, pick_text_column
+from .readers import detect_format, iter_chunks, iter_records, pick_text_column
 from .validation import check_min_confidence
 
 __all__ = ["label_frame", "label_file", "label_dask", "LabelSummary", "output_columns"]
@@ -53,6 +54,17 @@ def _texts(df: Any, text_column: str, title_column: str | None) -> list[str]:
     titles = [t.strip() if isinstance(t, str) else "" for t in df[title_column].tolist()]
     # The title helps only when there is a posting to read; a title alone is still "empty text".
     return [f"{ti}\n\n{te}" if ti and te.strip() else te for ti, te in zip(titles, texts)]
+
+
+def _record_texts(rows: list[list[str]], text_index: int, title_index: int | None) -> list[str]:
+    """The model's input for CSV records: as :func:`_texts`, on lists of field strings."""
+    if title_index is None:
+        return [r[text_index] for r in rows]
+    out = []
+    for r in rows:
+        ti, te = r[title_index].strip(), r[text_index]
+        out.append(f"{ti}\n\n{te}" if ti and te.strip() else te)
+    return out
 
 
 def _label_texts(m: CompiledModel, texts: list[str], min_confidence: float | None, skills: bool) -> dict[str, Any]:
@@ -81,6 +93,18 @@ def _label_texts(m: CompiledModel, texts: list[str], min_confidence: float | Non
     return out
 
 
+def _format_added(cols: dict[str, Any], skills: bool) -> list[list[str]]:
+    """The added columns as CSV fields, one list per row: the same text pandas' ``to_csv`` writes
+    (floats rounded to 6 places, shortest repr; missing values empty). Runs in the workers."""
+    conf = ["" if x != x else repr(x) for x in np.round(cols["confidence"], 6).tolist()]
+    probs = [["" if x != x else repr(x) for x in row] for row in np.round(cols["probs"], 6).tolist()]
+    out = [[lab or "", c, *p, st] for lab, c, p, st in zip(cols["label"], conf, probs, cols["status"])]
+    if skills:
+        for row, sk in zip(out, cols["skills"]):
+            row.append(sk)
+    return out
+
+
 def _attach(df: Any, cols: dict[str, Any], classes: tuple[str, ...], skills: bool) -> Any:
     import pandas as pd
 
@@ -97,7 +121,10 @@ def _attach(df: Any, cols: dict[str, Any], classes: tuple[str, ...], skills: boo
 
 
 def _check_frame(df: Any, text_column: str | None, title_column: str | None) -> str:
-    cols = [str(c) for c in df.columns]
+    return _check_columns([str(c) for c in df.columns], text_column, title_column)
+
+
+def _check_columns(cols: list[str], text_column: str | None, title_column: str | None) -> str:
     tcol = pick_text_column(cols, text_column)
     if title_column is not None and title_column not in cols:
         from .errors import missing_column_error
@@ -215,7 +242,26 @@ class _Writer:
         self._fh: Any = None
         self._pq: Any = None
         self._schema: Any = None
+        self._csv: Any = None
         self._first = True
+
+    def _open(self) -> Any:
+        if self._fh is None:
+            if self.path is None:
+                self._fh = sys.stdout
+            elif self.gzip:
+                import gzip
+
+                self._fh = gzip.open(self.path, "wt", encoding="utf-8", newline="")
+            else:
+                self._fh = open(self.path, "w", encoding="utf-8", newline="")
+        return self._fh
+
+    def write_rows(self, rows: list[list[str]]) -> None:
+        """Append CSV/TSV records (the first call's first row is the header)."""
+        if self._csv is None:
+            self._csv = csv.writer(self._open(), delimiter="\t" if self.fmt == "tsv" else ",", lineterminator="\n")
+        self._csv.writerows(rows)
 
     def write(self, df: Any) -> None:
         if self.fmt == "parquet":
@@ -230,15 +276,7 @@ class _Writer:
                 table = table.cast(self._schema)
             self._pq.write_table(table)
             return
-        if self._fh is None:
-            if self.path is None:
-                self._fh = sys.stdout
-            elif self.gzip:
-                import gzip
-
-                self._fh = gzip.open(self.path, "wt", encoding="utf-8", newline="")
-            else:
-                self._fh = open(self.path, "w", encoding="utf-8", newline="")
+        self._open()
         if self.fmt == "jsonl":
             text = df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else ""
             self._fh.write(text if not text or text.endswith("\n") else text + "\n")
@@ -266,6 +304,16 @@ def _init_worker(model: CompiledModel) -> None:
 def _work(texts: list[str], min_confidence: float | None, skills: bool) -> dict[str, Any]:
     assert _WORKER_MODEL is not None
     return _label_texts(_WORKER_MODEL, texts, min_confidence, skills)
+
+
+def _work_records(texts: list[str], min_confidence: float | None, skills: bool) -> dict[str, Any]:
+    assert _WORKER_MODEL is not None
+    return _records_result(_WORKER_MODEL, texts, min_confidence, skills)
+
+
+def _records_result(m: CompiledModel, texts: list[str], min_confidence: float | None, skills: bool) -> dict[str, Any]:
+    cols = _label_texts(m, texts, min_confidence, skills)
+    return {"added": _format_added(cols, skills), "status": cols["status"], "label": cols["label"]}
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -327,7 +375,15 @@ def label_file(
     m = resolve_model(model)
     bad_lines: list[int] = []
     opened: dict[str, Any] = {}
-    chunks = iter_chunks(src_s, fmt=in_fmt, chunksize=chunksize, encoding=encoding, on_bad_lines=on_bad_lines, bad_lines=bad_lines, opened=opened)
+    # CSV/TSV to CSV/TSV (the common case) never builds a DataFrame: records go from csv.reader to
+    # the workers and back to csv.writer, which is faster and keeps pandas out of the process tree.
+    records = in_fmt in ("csv", "tsv") and out_fmt in ("csv", "tsv")
+    read_args = dict(chunksize=chunksize, encoding=encoding, on_bad_lines=on_bad_lines, bad_lines=bad_lines, opened=opened)
+    header: list[str] = []
+    if records:
+        header, chunks = iter_records(src_s, fmt=in_fmt, **read_args)  # type: ignore[arg-type]
+    else:
+        chunks = iter_chunks(src_s, fmt=in_fmt, **read_args)  # type: ignore[arg-type]
     summary = LabelSummary(input=src_s, output=dst_s, text_column="", jobs=n_jobs)
     total_rows = total_bytes = None
     if in_fmt == "parquet":
@@ -338,6 +394,19 @@ def label_file(
         total_bytes = Path(src_s).stat().st_size
     bar = _Progress(sys.stderr.isatty() if progress is None else progress, total_rows, total_bytes)
 
+    def columns_checked(cols: list[str]) -> None:
+        summary.text_column = _check_columns(cols, text_column, title_column)
+        if text_column is None and log is not None:
+            log(f"jobclass: reading posting text from column {summary.text_column!r} (set --text-column to choose)")
+
+    if records:
+        try:
+            columns_checked(header)
+        except BaseException:
+            fh = opened.get("file")
+            if fh is not None and src_s != "-":
+                fh.close()
+            raise
     tmp: Path | None = None
     if dst_s != "-":
         d = Path(dst_s).resolve().parent
@@ -351,7 +420,7 @@ def label_file(
     counts: Counter[str] = Counter()
     start = time.monotonic()
     # forkserver: workers start lean (numpy + the compiled model) instead of inheriting the parent's
-    # pandas/pyarrow heap, which keeps the process tree's memory flat and small.
+    # heap, which keeps the process tree's memory flat and small.
     pool = (
         ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker, initargs=(m,))
         if n_jobs > 1
@@ -363,31 +432,41 @@ def label_file(
 
         def flush(keep: int) -> None:
             while len(pending) > keep:
-                frame, res = pending.pop(0)
+                chunk, res = pending.pop(0)
                 cols = res.result() if isinstance(res, Future) else res
-                out = _attach(frame, cols, m.classes, skills)
-                writer.write(out)
+                if records:
+                    writer.write_rows([row + added for row, added in zip(chunk, cols["added"])])
+                else:
+                    writer.write(_attach(chunk, cols, m.classes, skills))
                 counts.update(cols["status"])
                 counts.update(f"label:{x}" for x in cols["label"] if x is not None)
-                summary.rows += len(frame)
-                bar.update(len(frame), _bytes_read(opened.get("file")))
+                summary.rows += len(chunk)
+                bar.update(len(chunk), _bytes_read(opened.get("file")))
 
-        for frame in chunks:
-            if first:
-                summary.text_column = _check_frame(frame, text_column, title_column)
-                if text_column is None and log is not None:
-                    log(f"jobclass: reading posting text from column {summary.text_column!r} (set --text-column to choose)")
-                first = False
-            texts = _texts(frame, summary.text_column, title_column)
+        if records:
+            writer.write_rows([header + output_columns(m.classes, skills=skills)])
+            ti = header.index(summary.text_column)
+            hi = header.index(title_column) if title_column is not None else None
+            work, local = _work_records, _records_result
+        else:
+            work, local = _work, _label_texts
+        for chunk in chunks:
+            if records:
+                texts = _record_texts(chunk, ti, hi)
+            else:
+                if first:
+                    columns_checked([str(c) for c in chunk.columns])
+                texts = _texts(chunk, summary.text_column, title_column)
+            first = False
             if pool is not None:
-                pending.append((frame, pool.submit(_work, texts, mc, skills)))
+                pending.append((chunk, pool.submit(work, texts, mc, skills)))
                 flush(n_jobs)  # at most n_jobs + 1 chunks in flight: bounded memory
             else:
-                pending.append((frame, _label_texts(m, texts, mc, skills)))
+                pending.append((chunk, local(m, texts, mc, skills)))
                 flush(0)
         flush(0)
         writer.close()
-        if first and tmp is not None:
+        if first and not records and tmp is not None:
             raise InputError(f"{src_s} has no rows and no header to copy")
         if tmp is not None:
             os.replace(tmp, dst_s)

@@ -1,9 +1,10 @@
 """The fast inference path: a fitted ``JobClassifier`` compiled to plain arrays.
 
 scikit-learn spends most of a single ``predict_proba`` call on input validation and on generic
-``Pipeline`` plumbing. ``CompiledModel`` does only the arithmetic: one tokeniser pass, C-level
-counting of words and bigrams, dictionary look-ups, and a sparse dot product with coefficients that
-already include the calibration temperature. It gives the estimator's probabilities to 1e-9
+``Pipeline`` plumbing. ``CompiledModel`` does only the arithmetic: one pass of
+:func:`jobclass.text.analyze` (token and bigram hashes as arrays), a binary search of those hashes
+in the sorted hashes of the vocabulary, and a sparse dot product with coefficients that already
+include the calibration temperature. It gives the estimator's probabilities to 1e-9
 (tested), imports no scikit-learn, and is saved as a ``.npz`` of plain arrays that loads without
 pickle, so loading it runs no code.
 """
@@ -14,21 +15,21 @@ import hashlib
 import json
 import math
 import weakref
-from collections import Counter
-from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .lexicon import Lexicon, tokenize
-from .text import normalize
+from .lexicon import Lexicon
+from .text import analyze, hash_terms
 
 __all__ = ["CompiledModel", "compile_model", "Row"]
 
-COMPILED_FORMAT = 1
+COMPILED_FORMAT = 2
 _SCORE_BLOCK = 256
+_EMPTY_COLS = np.zeros(0, dtype=np.intp)
+_EMPTY_VALS = np.zeros(0, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ class CompiledModel:
             raise ValueError(f"the compiled path supports ngram_range (1, 1) or (1, 2); got {ngram_range}")
         self.classes = tuple(classes)
         self.terms = terms
-        self.vocab = {t: i for i, t in enumerate(terms)}
         self.idf = np.ascontiguousarray(idf, dtype=np.float64)
         self.coef_t = np.ascontiguousarray(coef_t, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
@@ -75,6 +75,14 @@ class CompiledModel:
         self.max_chars = int(max_chars)
         self.metadata = dict(metadata or {})
         self.n_tfidf = len(terms)
+        # The vocabulary as sorted term hashes (and the column of each): a posting's terms are
+        # found with one vectorised binary search instead of a dict look-up per term.
+        h = hash_terms(terms)
+        order = np.argsort(h, kind="stable")
+        self._keys = h[order]
+        self._key_cols = order.astype(np.intp)
+        if len(self._keys) > 1 and bool((self._keys[1:] == self._keys[:-1]).any()):
+            raise ValueError("two vocabulary terms share a 64-bit hash; this model cannot be compiled")
         # Softmax is unchanged by adding the same number to every class, so the coefficient minus its
         # mean over classes is each feature's real push toward one class against the others.
         self._centered = self.coef_t - self.coef_t.mean(axis=1, keepdims=True)
@@ -83,29 +91,31 @@ class CompiledModel:
     # -- features -------------------------------------------------------------------------------
     def row(self, text: str) -> Row:
         """Features of one raw posting (the same numbers ``JobClassifier.transform`` gives)."""
-        truncated = len(text) > self.max_chars
-        doc = normalize(text[: self.max_chars]) if text else ""
-        toks = tokenize(doc)
-        words = [t for t in toks if len(t) > 1]
-        counts = Counter(words)
-        if self.ngram_range[1] == 2 and len(words) > 1:
-            counts.update(map(" ".join, zip(words, words[1:])))
-        # Vocabulary look-ups with C-level map (a Python loop over ~1,000 terms dominated the profile).
-        ids = np.fromiter(map(self.vocab.get, counts, repeat(-1)), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        keep = ids >= 0
-        skills = self.lexicon.count(toks)
-        lcols, lvals = self.lexicon.features(skills, len(toks), self.lexicon_kinds)
-        if keep.any():
-            c = ids[keep]
-            v = (np.log(tf[keep]) + 1.0) * self.idf[c]
-            v /= math.sqrt(float(v @ v))
-        else:
-            c, v = np.empty(0, dtype=np.intp), np.empty(0)
-        if lcols:
+        tk = analyze(text, self.max_chars)
+        # Sorted needles: consecutive binary searches then walk nearby paths of the key array, which
+        # stays in cache (unsorted, each search missed cache on a different path).
+        th = np.sort(tk.term_hashes(self.ngram_range[1] == 2))
+        c, v = _EMPTY_COLS, _EMPTY_VALS
+        if len(th):
+            keys = self._keys
+            pos = np.searchsorted(keys, th)
+            pos[pos == len(keys)] = 0
+            pos = pos[keys[pos] == th]
+            if len(pos):
+                # Distinct columns and their counts by sort + run boundaries (np.unique's
+                # general-purpose wrapper costs more than the work on ~1,000 values).
+                ids = np.sort(self._key_cols[pos])
+                first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+                c = ids[first]
+                tf = np.diff(first, append=len(ids))
+                v = (np.log(tf) + 1.0) * self.idf[c]
+                v /= math.sqrt(float(v @ v))
+        skills = self.lexicon.count(tk.hashes)
+        if skills:
+            lcols, lvals = self.lexicon.features(skills, len(tk), self.lexicon_kinds)
             c = np.concatenate([c, np.asarray(lcols, dtype=np.intp) + self.n_tfidf])
             v = np.concatenate([v, np.asarray(lvals) * self.lexicon_weight])
-        return Row(c, v, skills, truncated, not toks)
+        return Row(c, v, skills, tk.truncated, not len(tk))
 
     # -- prediction -----------------------------------------------------------------------------
     def scores(self, rows: list[Row]) -> np.ndarray:
@@ -120,16 +130,16 @@ class CompiledModel:
         # Blocks of rows keep the gathered coefficients small (a 2,000-row chunk at once would
         # materialise ~2M x n_classes floats, twice).
         for lo in range(0, n, _SCORE_BLOCK):
-            block = rows[lo : lo + _SCORE_BLOCK]
-            lengths = [len(r.cols) for r in block]
-            if not sum(lengths):
+            block = [(i, r) for i, r in enumerate(rows[lo : lo + _SCORE_BLOCK], lo) if len(r.cols)]
+            if not block:
                 continue
-            cols = np.concatenate([r.cols for r in block])
-            vals = np.concatenate([r.vals for r in block])
-            owner = np.repeat(np.arange(len(block)), lengths)
-            contrib = self.coef_t[cols] * vals[:, None]
-            for j in range(k):
-                out[lo : lo + len(block), j] += np.bincount(owner, weights=contrib[:, j], minlength=len(block))
+            lengths = np.fromiter((len(r.cols) for _, r in block), dtype=np.intp, count=len(block))
+            cols = np.concatenate([r.cols for _, r in block])
+            vals = np.concatenate([r.vals for _, r in block])
+            offsets = np.zeros(len(block), dtype=np.intp)
+            np.cumsum(lengths[:-1], out=offsets[1:])
+            # Every row in the block has at least one feature, so reduceat sums exactly its own.
+            out[[i for i, _ in block]] += np.add.reduceat(self.coef_t[cols] * vals[:, None], offsets, axis=0)
         return out
 
     @staticmethod
@@ -147,7 +157,11 @@ class CompiledModel:
         if not len(row.cols) or top <= 0:
             return ()
         contrib = row.vals * self._centered[row.cols, label_index]
-        order = np.argsort(-contrib, kind="stable")[:top]
+        if len(contrib) > top:  # only the top few need sorting
+            part = np.argpartition(-contrib, top - 1)[:top]
+            order = part[np.argsort(-contrib[part], kind="stable")]
+        else:
+            order = np.argsort(-contrib, kind="stable")
         out = []
         for i in order:
             w = float(contrib[i])

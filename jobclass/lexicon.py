@@ -1,9 +1,9 @@
 """The skill lexicon: canonical skills with aliases and a group each, and the matcher.
 
 The lexicon is data (``jobclass/lexicon.json``): a user can read it, copy it, add skills and pass
-their own to :class:`jobclass.JobClassifier`. Matching works on the tokens of
-:func:`jobclass.text.normalize` output, so it is case-insensitive and word-bounded by construction,
-and punctuated names match in all their spellings ("C++", "Ph.D.", "CI/CD" are normalised before
+their own to :class:`jobclass.JobClassifier`. Matching works on the token hashes of
+:func:`jobclass.text.analyze`, so it is case-insensitive and word-bounded by construction, and
+punctuated names match in all their spellings ("C++", "Ph.D.", "CI/CD" are rewritten before
 matching). A trailing plural "s" is matched too.
 
 This module imports no scikit-learn: the fast inference path uses it directly.
@@ -14,24 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Mapping
-from itertools import compress
-from itertools import count as count_from
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .text import normalize
+import numpy as np
 
-__all__ = ["Lexicon", "load_lexicon", "tokenize"]
+from .text import Tokens, analyze, hash_terms, member
 
-_WORD = re.compile(r"\w+")
-
-
-def tokenize(clean_text: str) -> list[str]:
-    """Split normalised text into word tokens (the lexicon's and the TF-IDF's shared tokeniser)."""
-    return _WORD.findall(clean_text)
+__all__ = ["Lexicon", "load_lexicon"]
 
 
 class Lexicon:
@@ -70,13 +62,14 @@ class Lexicon:
         self.skills: tuple[str, ...] = tuple(skills)
         self.skill_group: tuple[int, ...] = tuple(self.groups.index(skills[s]["group"]) for s in self.skills)
         self._data = {"groups": dict(groups), "skills": {k: {"group": v["group"], "aliases": list(v.get("aliases", []))} for k, v in skills.items()}}
-        # first token -> (skill of the one-token alias or None, {second token: [(rest, skill)]}),
-        # longest first: two levels keep common first tokens ("data", "machine") cheap to resolve.
-        index: dict[str, tuple[int | None, dict[str, list[tuple[tuple[str, ...], int]]]]] = {}
-        seen: set[tuple[str, ...]] = set()
+        # first token hash -> (skill of the one-token alias or None, {second token hash: [(rest,
+        # skill)]}), longest first: two levels keep common first tokens ("data", "machine") cheap.
+        index: dict[int, tuple[int | None, dict[int, list[tuple[tuple[int, ...], int]]]]] = {}
+        seen: set[tuple[int, ...]] = set()
         for i, name in enumerate(self.skills):
             for alias in [name, *skills[name].get("aliases", [])]:
-                for toks in _variants(tokenize(normalize(str(alias)))):
+                for variant in _variants(analyze(str(alias)).strings()):
+                    toks = tuple(hash_terms(list(variant)).tolist())
                     if not toks or toks in seen:
                         continue
                     seen.add(toks)
@@ -90,29 +83,36 @@ class Lexicon:
             for cands in multi.values():
                 cands.sort(key=lambda c: -len(c[0]))
         self._index = index
+        self._first = np.array(sorted(index), dtype=np.uint64)
 
     # -- matching -------------------------------------------------------------------------------
-    def count(self, tokens: list[str]) -> dict[int, int]:
-        """Count skill matches in a token list: skill index -> count.
+    def count(self, tokens: Tokens | np.ndarray) -> dict[int, int]:
+        """Count skill matches in a posting's tokens (:func:`jobclass.text.analyze` output, or its
+        ``hashes``): skill index -> count.
 
         At each position the longest alias wins and matching resumes after it, so overlapping
         aliases are not double counted.
         """
+        h = tokens.hashes if isinstance(tokens, Tokens) else tokens
+        starts = np.flatnonzero(member(self._first, h))  # positions whose token starts some alias
+        if not len(starts):
+            return {}
         index = self._index
-        # Positions whose token starts some alias, found with C-level map/compress (the hot path).
-        starts = list(compress(count_from(0), map(index.get, tokens)))
+        n = len(h)
+        # The candidates' tokens and the tokens after them, as Python ints in two C-level calls.
+        here = h[starts].tolist()
+        after = h[np.minimum(starts + 1, n - 1)].tolist()
         found: dict[int, int] = {}
         free = 0  # first position not consumed by an earlier match
-        n = len(tokens)
-        for i in starts:
+        for i, tok, nxt in zip(starts.tolist(), here, after):
             if i < free:
                 continue
-            single, multi = index[tokens[i]]
+            single, multi = index[tok]
             skill, length = single, 1
             if multi and i + 1 < n:
-                for rest, s in multi.get(tokens[i + 1], ()):
+                for rest, s in multi.get(nxt, ()):
                     k = len(rest)
-                    if not k or (i + 1 + k < n and tuple(tokens[i + 2 : i + 2 + k]) == rest):
+                    if not k or (i + 1 + k < n and tuple(h[i + 2 : i + 2 + k].tolist()) == rest):
                         skill, length = s, 2 + k
                         break
             if skill is not None:
@@ -122,7 +122,7 @@ class Lexicon:
 
     def match(self, text: str) -> dict[str, dict[str, int]]:
         """Skills found in raw ``text``, grouped: ``{group: {skill: count}}``, most frequent first."""
-        return self.group_counts(self.count(tokenize(normalize(text))))
+        return self.group_counts(self.count(analyze(text)))
 
     def group_counts(self, counts: Mapping[int, int]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

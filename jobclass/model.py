@@ -18,18 +18,26 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.validation import check_is_fitted
 
-from .lexicon import Lexicon, load_lexicon, tokenize
-from .text import MAX_CHARS
-from .validation import check_texts, prepare_texts
+from .lexicon import Lexicon, load_lexicon
+from .text import MAX_CHARS, Tokens, analyze
+from .validation import check_texts
 
 __all__ = ["JobClassifier", "LexiconFeatures"]
 
-#: TF-IDF token pattern: word runs of two or more characters (single letters carry no role signal).
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+def _precomputed(terms: list[str]) -> list[str]:
+    """TF-IDF analyzer for documents that are already term lists (module-level so it pickles)."""
+    return terms
+
+
+def _analyze_all(texts: list[str], max_chars: int) -> list[Tokens]:
+    return [analyze(t, max_chars) for t in texts]
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
-    """Skill-lexicon features of normalised texts: per-skill counts, per-group counts, shares, densities.
+    """Skill-lexicon features of postings: per-skill counts, per-group counts, shares, densities.
+
+    ``transform`` takes raw postings (str) or their :func:`jobclass.text.analyze` tokens.
 
     Parameters
     ----------
@@ -59,7 +67,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         kinds = tuple(self.kinds)
         indptr, indices, data = [0], [], []
         for doc in X:
-            toks = tokenize(doc)
+            toks = doc if isinstance(doc, Tokens) else analyze(doc)
             idx, val = lex.features(lex.count(toks), len(toks), kinds)
             indices.extend(idx)
             data.extend(val)
@@ -81,7 +89,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     ngram_range : tuple of int
-        Word n-grams for TF-IDF (default unigrams and bigrams).
+        Word n-grams for TF-IDF: (1, 2), unigrams and bigrams (the default), or (1, 1).
     min_df : int or float
         Ignore terms in fewer documents than this.
     max_df : float
@@ -144,13 +152,15 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # -- fitting --------------------------------------------------------------------------------
-    def _features(self, docs: list[str], *, fit: bool) -> sp.csr_matrix:
+    def _features(self, tokens: list[Tokens], *, fit: bool) -> sp.csr_matrix:
+        bigrams = tuple(self.ngram_range) == (1, 2)
+        terms = [t.terms(bigrams) for t in tokens]
         if fit:
-            a = self.vectorizer_.fit_transform(docs)
-            b = self.lexicon_features_.fit(docs).transform(docs)
+            a = self.vectorizer_.fit_transform(terms)
+            b = self.lexicon_features_.fit(tokens).transform(tokens)
         else:
-            a = self.vectorizer_.transform(docs)
-            b = self.lexicon_features_.transform(docs)
+            a = self.vectorizer_.transform(terms)
+            b = self.lexicon_features_.transform(tokens)
         return sp.hstack([a, b], format="csr")
 
     def fit(self, X: Any, y: Any) -> JobClassifier:
@@ -159,11 +169,13 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(list(y), dtype=object)
         if len(y) != len(texts):
             raise ValueError(f"X and y must have the same length; got {len(texts)} texts and {len(y)} labels")
-        docs = prepare_texts(texts, self.max_chars)
+        if tuple(self.ngram_range) not in ((1, 1), (1, 2)):
+            raise ValueError(f"ngram_range must be (1, 1) or (1, 2); got {self.ngram_range!r}")
+        docs = _analyze_all(texts, self.max_chars)
+        # Terms come from jobclass.text.analyze (the same tokens the compiled path hashes), so the
+        # vectorizer only builds the vocabulary and the idf weights.
         self.vectorizer_ = TfidfVectorizer(
-            lowercase=False,  # normalize() already lowercased
-            token_pattern=TOKEN_PATTERN,
-            ngram_range=tuple(self.ngram_range),
+            analyzer=_precomputed,
             min_df=self.min_df,
             max_df=self.max_df,
             max_features=self.max_features,
@@ -207,7 +219,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
     def transform(self, X: Any) -> sp.csr_matrix:
         """The model's feature matrix for postings ``X`` (TF-IDF block, then lexicon block)."""
         check_is_fitted(self, "classifier_")
-        return self._features(prepare_texts(check_texts(X), self.max_chars), fit=False)
+        return self._features(_analyze_all(check_texts(X), self.max_chars), fit=False)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Calibrated class scores (logits divided by the temperature), one column per class."""

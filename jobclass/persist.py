@@ -33,7 +33,7 @@ from .errors import ModelFileError
 __all__ = ["save_model", "load_model", "load_compiled", "read_card", "bundled_model_path", "FORMAT_VERSION"]
 
 FORMAT = "jobclass-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def bundled_model_path() -> Path:

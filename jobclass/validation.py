@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .text import normalize
-
-__all__ = ["check_texts", "prepare_texts", "check_min_confidence"]
+__all__ = ["check_texts", "check_min_confidence"]
 
 
 def check_texts(X: Any, *, what: str = "X") -> list[str]:
@@ -34,11 +32,6 @@ def check_texts(X: Any, *, what: str = "X") -> list[str]:
         else:
             raise TypeError(f"{what}[{i}] must be a string (a posting's text); got {type(x).__name__}: {x!r:.60}")
     return out
-
-
-def prepare_texts(texts: list[str], max_chars: int) -> list[str]:
-    """Cap each posting at ``max_chars`` characters and normalise it (the model's view of the text)."""
-    return [normalize(t[:max_chars]) if t else "" for t in texts]
 
 
 def check_min_confidence(value: Any) -> float | None:

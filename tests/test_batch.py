@@ -257,3 +257,42 @@ def test_gzip_csv_input_is_streamed(tmp_path) -> None:
         fh.write("id,description\n1,Train PyTorch detection models\n2,\n")
     s = label_file(tmp_path / "in.csv.gz", tmp_path / "out.csv", jobs=1)
     assert s.rows == 2 and s.empty_text == 1
+
+
+def test_csv_records_path_matches_the_dataframe_path(corpus, tmp_path) -> None:
+    """CSV -> CSV streams records without pandas; CSV -> Parquet goes through DataFrames. Same answers."""
+    df = corpus[["id", "title", "description"]].head(120).copy()
+    df.loc[5, "description"] = ""
+    df.to_csv(tmp_path / "in.csv", index=False)
+    label_file(tmp_path / "in.csv", tmp_path / "out.csv", jobs=1, chunksize=50, title_column="title", skills=True)
+    label_file(tmp_path / "in.csv", tmp_path / "out.parquet", jobs=1, chunksize=50, title_column="title", skills=True)
+    a = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    b = pd.read_parquet(tmp_path / "out.parquet")
+    assert a.columns.tolist() == b.columns.tolist()
+    for col in ["id", "title", "description", "jobclass_label", "jobclass_status", "jobclass_skills"]:
+        assert a[col].tolist() == b[col].fillna("").astype(str).tolist(), col
+    for col in [c for c in a.columns if c.startswith("jobclass_p_")] + ["jobclass_confidence"]:
+        np.testing.assert_allclose(pd.to_numeric(a[col]).to_numpy(), b[col].to_numpy(dtype=float), atol=1e-6, equal_nan=True)
+    assert a.loc[5, "jobclass_status"] == "empty_text" and a.loc[5, "jobclass_confidence"] == ""
+
+
+def test_csv_fields_are_copied_exactly(tmp_path) -> None:
+    raw = 'id,description,note\n007,"Train PyTorch models, ship them","a ""quoted"" note"\n008,,\n'
+    (tmp_path / "in.csv").write_text(raw, encoding="utf-8")
+    label_file(tmp_path / "in.csv", tmp_path / "out.csv", jobs=1)
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,description,note,jobclass_label,jobclass_confidence,")
+    assert lines[1].startswith('007,"Train PyTorch models, ship them","a ""quoted"" note",')
+    assert lines[2].startswith("008,,,,,") and lines[2].endswith(",empty_text")
+
+
+def test_csv_labeling_does_not_import_pandas(tmp_path) -> None:
+    """The CSV path keeps pandas and pyarrow out of the process (they were ~70 MB of its memory)."""
+    pd.DataFrame({"id": [1], "description": [ML_POSTING]}).to_csv(tmp_path / "in.csv", index=False)
+    code = (
+        "import sys, jobclass; "
+        f"jobclass.label_file({str(tmp_path / 'in.csv')!r}, {str(tmp_path / 'out.csv')!r}, jobs=1); "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'sklearn', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

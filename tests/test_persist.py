@@ -8,6 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
+from jobclass.persist import FORMAT_VERSION
+
 import jobclass
 from jobclass import ModelFileError, load_compiled, load_model, read_card, save_model
 
@@ -64,7 +66,7 @@ def test_newer_format_is_refused(saved) -> None:
     card = json.loads(card_path.read_text())
     card["format_version"] = 99
     card_path.write_text(json.dumps(card))
-    with pytest.raises(ModelFileError, match=r"has model format version 99 but this jobclass \(.*\) reads version 1"):
+    with pytest.raises(ModelFileError, match=rf"has model format version 99 but this jobclass \(.*\) reads version {FORMAT_VERSION}"):
         load_model(saved)
 
 
