@@ -593,7 +593,7 @@ def sec_label(ctx: Ctx) -> None:
             else:
                 cmd = [PY, str(HERE / "plain_loop.py"), str(pipe_path), str(src), str(dst)]
             runs = []
-            for _ in range(reps):
+            for _ in range(1 if name == "cli_jobs1" else reps):  # the --jobs 1 reference runs once
                 res = run_measured(cmd)
                 if res["rc"] != 0:
                     raise RuntimeError(f"{name} labeling of {n} rows failed: {res['stderr'][-2000:]}")
@@ -878,7 +878,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-label", action="store_true", help="skip the batch CLI (label) benchmark")
     p.add_argument("--only", help=f"comma-separated sections to run, from {','.join(SECTIONS)} (default: all)")
     p.add_argument("--train-rows", type=int, default=None, help="rows for the large training run (default 100000; --quick: 5000)")
-    p.add_argument("--train-timeout", type=float, default=90.0, help="stop a large training run after this many seconds (default 90)")
+    p.add_argument("--train-timeout", type=float, default=110.0, help="stop a large training run after this many seconds (default 110)")
     p.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
                    help="before each section wait up to S seconds for other processes to use under 0.2 cores (default 0: do not wait)")
     p.add_argument("--keep-files", action="store_true", help="keep big generated files in benchmarks/_work/")

@@ -30,8 +30,6 @@ def _precomputed(terms: list[str]) -> list[str]:
     return terms
 
 
-def _analyze_all(texts: list[str], max_chars: int) -> list[Tokens]:
-    return [analyze(t, max_chars) for t in texts]
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
@@ -63,12 +61,16 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> sp.csr_matrix:
         check_is_fitted(self, "lexicon_")
+        return self._matrix([self._row(doc if isinstance(doc, Tokens) else analyze(doc)) for doc in X])
+
+    def _row(self, tokens: Tokens) -> tuple[list[int], list[float]]:
         lex = self.lexicon_
-        kinds = tuple(self.kinds)
+        return lex.features(lex.count(tokens), len(tokens), tuple(self.kinds))
+
+    def _matrix(self, rows: list[tuple[list[int], list[float]]]) -> sp.csr_matrix:
+        lex = self.lexicon_
         indptr, indices, data = [0], [], []
-        for doc in X:
-            toks = doc if isinstance(doc, Tokens) else analyze(doc)
-            idx, val = lex.features(lex.count(toks), len(toks), kinds)
+        for idx, val in rows:
             indices.extend(idx)
             data.extend(val)
             indptr.append(len(indices))
@@ -152,16 +154,24 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # -- fitting --------------------------------------------------------------------------------
-    def _features(self, tokens: list[Tokens], *, fit: bool) -> sp.csr_matrix:
+    def _features(self, texts: list[str], *, fit: bool) -> sp.csr_matrix:
+        """TF-IDF and lexicon blocks from one analysis per posting. The vectorizer consumes a
+        generator, so only one posting's terms exist at a time (a list of every posting's terms
+        took gigabytes at 100,000 postings)."""
         bigrams = tuple(self.ngram_range) == (1, 2)
-        terms = [t.terms(bigrams) for t in tokens]
+        lex = self.lexicon_features_
         if fit:
-            a = self.vectorizer_.fit_transform(terms)
-            b = self.lexicon_features_.fit(tokens).transform(tokens)
-        else:
-            a = self.vectorizer_.transform(terms)
-            b = self.lexicon_features_.transform(tokens)
-        return sp.hstack([a, b], format="csr")
+            lex.fit(None)
+        lex_rows: list[tuple[list[int], list[float]]] = []
+
+        def terms() -> Any:
+            for text in texts:
+                tk = analyze(text, self.max_chars)
+                lex_rows.append(lex._row(tk))
+                yield tk.terms(bigrams)
+
+        a = self.vectorizer_.fit_transform(terms()) if fit else self.vectorizer_.transform(terms())
+        return sp.hstack([a, lex._matrix(lex_rows)], format="csr")
 
     def fit(self, X: Any, y: Any) -> JobClassifier:
         """Fit on postings ``X`` (list-like of str) and labels ``y``. Returns ``self``."""
@@ -171,7 +181,6 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X and y must have the same length; got {len(texts)} texts and {len(y)} labels")
         if tuple(self.ngram_range) not in ((1, 1), (1, 2)):
             raise ValueError(f"ngram_range must be (1, 1) or (1, 2); got {self.ngram_range!r}")
-        docs = _analyze_all(texts, self.max_chars)
         # Terms come from jobclass.text.analyze (the same tokens the compiled path hashes), so the
         # vectorizer only builds the vocabulary and the idf weights.
         self.vectorizer_ = TfidfVectorizer(
@@ -183,7 +192,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
             dtype=np.float64,
         )
         self.lexicon_features_ = LexiconFeatures(lexicon=self.lexicon, weight=self.lexicon_weight, kinds=tuple(self.lexicon_features))
-        Z = self._features(docs, fit=True)
+        Z = self._features(texts, fit=True)
         self.lexicon_ = self.lexicon_features_.lexicon_
         clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
         self.classifier_ = clf.fit(Z, y)
@@ -219,7 +228,7 @@ class JobClassifier(ClassifierMixin, BaseEstimator):
     def transform(self, X: Any) -> sp.csr_matrix:
         """The model's feature matrix for postings ``X`` (TF-IDF block, then lexicon block)."""
         check_is_fitted(self, "classifier_")
-        return self._features(_analyze_all(check_texts(X), self.max_chars), fit=False)
+        return self._features(check_texts(X), fit=False)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Calibrated class scores (logits divided by the temperature), one column per class."""
