@@ -33,7 +33,7 @@ from .compiled import CompiledModel
 from .errors import InputError
 from .predict import STATUS_ABSTAINED, STATUS_EMPTY, STATUS_OK, resolve_model
 from .readers import detect_format, iter_chunks, iter_records, pick_text_column
-from .validation import check_min_confidence
+from .validation import check_min_confidence, with_titles
 
 __all__ = ["label_frame", "label_file", "label_dask", "LabelSummary", "output_columns"]
 
@@ -51,20 +51,13 @@ def _texts(df: Any, text_column: str, title_column: str | None) -> list[str]:
     texts = [t if isinstance(t, str) else "" for t in df[text_column].tolist()]
     if title_column is None:
         return texts
-    titles = [t.strip() if isinstance(t, str) else "" for t in df[title_column].tolist()]
-    # The title helps only when there is a posting to read; a title alone is still "empty text".
-    return [f"{ti}\n\n{te}" if ti and te.strip() else te for ti, te in zip(titles, texts)]
+    return with_titles([t if isinstance(t, str) else "" for t in df[title_column].tolist()], texts)
 
 
 def _record_texts(rows: list[list[str]], text_index: int, title_index: int | None) -> list[str]:
     """The model's input for CSV records: as :func:`_texts`, on lists of field strings."""
-    if title_index is None:
-        return [r[text_index] for r in rows]
-    out = []
-    for r in rows:
-        ti, te = r[title_index].strip(), r[text_index]
-        out.append(f"{ti}\n\n{te}" if ti and te.strip() else te)
-    return out
+    texts = [r[text_index] for r in rows]
+    return texts if title_index is None else with_titles([r[title_index] for r in rows], texts)
 
 
 def _label_texts(m: CompiledModel, texts: list[str], min_confidence: float | None, skills: bool) -> dict[str, Any]:

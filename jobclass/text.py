@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MAX_CHARS", "Tokens", "analyze", "normalize", "hash_terms", "pair_hashes", "member", "is_blank"]
+__all__ = ["MAX_CHARS", "Tokens", "analyze", "normalize", "hash_terms", "pair_hashes", "member"]
 
 #: How many characters of a posting the model reads. Real postings have a median of about
 #: 3,300 characters and rarely pass 20,000; the cap keeps a 5 MB paste to a bounded time.
@@ -87,19 +87,12 @@ _CAMEL_KEEP = frozenset(
     """.split()
 )
 
-# Byte classes. 1 = ASCII uppercase, 2 = ASCII lowercase (for glue detection).
-_CASE = np.zeros(256, dtype=np.uint8)
-_CASE[65:91] = 1
-_CASE[97:123] = 2
-_CASE_TABLE = bytes(int(x) for x in _CASE)
+# bytes.translate tables (one C pass instead of a NumPy gather). Case classes for glue detection:
+# 1 = ASCII uppercase, 2 = ASCII lowercase. Word bytes after lowercasing: digits, a-z, underscore and
+# every byte of a non-ASCII character (symbol characters are cleared separately, see _clear_symbols).
+_CASE_TABLE = bytes(1 if 65 <= i <= 90 else 2 if 97 <= i <= 122 else 0 for i in range(256))
+_WORD_TABLE = bytes(1 if chr(i).isdigit() or 97 <= i <= 122 or i == 95 or i >= 128 else 0 for i in range(256))
 _ALPHA = frozenset(range(65, 91)) | frozenset(range(97, 123))
-# Word bytes after lowercasing: digits, a-z, underscore, and every byte of a non-ASCII character
-# (symbol characters are cleared separately, see _clear_symbols).
-_WORD_BYTE = np.zeros(256, dtype=bool)
-_WORD_BYTE[48:58] = True
-_WORD_BYTE[97:123] = True
-_WORD_BYTE[95] = True
-_WORD_BYTE[128:] = True
 
 # Boilerplate phrases: a sentence holding one is dropped. Matched on token hashes (one, two or three
 # tokens), so each spelling the corpus and real postings use is listed.
@@ -293,8 +286,6 @@ class Tokens:
 
 _EMPTY_I = np.zeros(0, dtype=np.intp)
 _EMPTY_H = np.zeros(0, dtype=np.uint64)
-# bytes.translate table: word bytes -> 1, others -> 0 (one C pass instead of a NumPy gather).
-_WORD_TABLE = bytes(int(x) for x in _WORD_BYTE)
 
 
 def _tokenize_bytes(low: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -342,7 +333,7 @@ def _phrase_index(phrases: str) -> tuple[np.ndarray, dict[int, list[tuple[int, .
     rest: dict[int, list[tuple[int, ...]]] = {}
     for phrase in re.split(r"[|\n]", phrases):
         if phrase.strip():
-            h = _tokenize_bytes(phrase.strip().encode())[3].tolist()
+            h = hash_terms(phrase.split()).tolist()
             rest.setdefault(h[0], []).append(tuple(h[1:]))
     return np.array(sorted(rest), dtype=np.uint64), rest
 
@@ -415,7 +406,3 @@ def normalize(text: str, max_chars: int = MAX_CHARS) -> str:
     """
     return " ".join(analyze(text, max_chars).strings())
 
-
-def is_blank(text: str) -> bool:
-    """True when ``text`` has nothing for the model to read (empty or only whitespace/markup)."""
-    return not text or text.isspace()

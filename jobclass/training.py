@@ -15,6 +15,7 @@ import numpy as np
 from .errors import InputError, missing_column_error
 from .labels import LABELS
 from .readers import pick_text_column, read_table
+from .validation import with_titles
 
 __all__ = ["train", "evaluate", "EvaluationReport", "GateResult", "check_regression", "load_labeled", "LabeledData"]
 
@@ -102,9 +103,9 @@ def load_labeled(
                     f"{name}: unknown label(s) {', '.join(repr(u) for u in unknown)} in column {label_column!r}; "
                     f"allowed labels: {', '.join(LABELS)}"
                 )
-        for i, (text, y) in enumerate(zip(texts, labels)):
-            if titles is not None and titles[i].strip():
-                text = f"{titles[i].strip()}\n\n{text}" if text.strip() else ""
+        if titles is not None:
+            texts = with_titles(titles, texts)
+        for text, y in zip(texts, labels):
             if not text.strip():
                 out.skipped_empty += 1
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["check_texts", "check_min_confidence"]
+__all__ = ["check_texts", "check_min_confidence", "with_titles"]
 
 
 def check_texts(X: Any, *, what: str = "X") -> list[str]:
@@ -44,3 +44,8 @@ def check_min_confidence(value: Any) -> float | None:
         raise ValueError(f"min_confidence must be between 0 and 1; got {value}")
     return float(value)
 
+
+def with_titles(titles: list[str], texts: list[str]) -> list[str]:
+    """What the model reads when a title is given: title, blank line, text (training and labeling
+    share this). The title helps only when there is a posting to read: a title alone stays empty."""
+    return [f"{ti.strip()}\n\n{te}" if ti.strip() and te.strip() else te for ti, te in zip(titles, texts)]
